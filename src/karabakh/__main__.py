@@ -1,0 +1,51 @@
+"""Command line: ``python -m karabakh assign | grade | site`` (also the ``karabakh`` command).
+
+Each subcommand lives in its own module, which provides
+``configure_parser(parser: argparse.ArgumentParser) -> None``; that function adds the
+subcommand's options and sets ``func`` (called with the parsed arguments, returning an
+exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# subcommand -> (module, one-line help)
+COMMANDS = {
+    "assign": ("karabakh.assign", "generate exercises/ from solutions/"),
+    "grade": ("karabakh.grade", "grade a folder of student submissions into a gradebook"),
+    "site": ("karabakh.site", "build the static HTML site of the course"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser with one subparser per available command."""
+    parser = argparse.ArgumentParser(
+        prog="karabakh", description="Tools for the Karabakh peacekeeping course."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.configure_parser(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
