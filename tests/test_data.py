@@ -152,3 +152,33 @@ def test_places_without_a_coordinate_are_flagged_not_guessed():
 def test_describe_lists_every_column():
     table = data.describe("figures")
     assert list(table.index) == list(data.schema("figures")["columns"])
+
+
+def test_timeline_phases_follow_each_other_in_time():
+    """Phases run in the declared order: no event of an earlier phase after a later phase began."""
+    timeline = data.load("timeline").sort_values(["date", "id"], kind="stable")
+    order = data.schema("timeline")["columns"]["phase"]["values"]
+    ranks = timeline["phase"].map(order.index)
+    assert ranks.is_monotonic_increasing, timeline.loc[ranks.diff() < 0, ["id", "date", "phase"]]
+
+
+def test_multi_day_events_end_after_they_start():
+    timeline = data.load("timeline").dropna(subset=["end_date"])
+    assert len(timeline) > 0
+    assert (timeline["end_date"] > timeline["date"]).all()
+
+
+def test_a_typo_in_the_declarations_is_caught(tmp_path, monkeypatch):
+    """A misspelt key in datasets.yaml (e.g. an unquoted comma in a flow mapping) is an error, not ignored."""
+    text = (paths.SCHEMA_DIR / "datasets.yaml").read_text(encoding="utf-8")
+    (tmp_path / "datasets.yaml").write_text(
+        text.replace("description: Who published it.}", "descripton: Who published it.}"), encoding="utf-8"
+    )
+    monkeypatch.setattr(paths, "SCHEMA_DIR", tmp_path)
+    data._declarations.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="column 'publisher' has unknown key"):
+            data.names()
+    finally:
+        monkeypatch.undo()
+        data._declarations.cache_clear()

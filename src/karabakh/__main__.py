@@ -1,4 +1,4 @@
-"""Command line: ``python -m karabakh assign | grade | site`` (also the ``karabakh`` command).
+"""Command line: ``python -m karabakh assign | grade | site | datadoc`` (also the ``karabakh`` command).
 
 Each subcommand lives in its own module, which provides
 ``configure_parser(parser: argparse.ArgumentParser) -> None``; that function adds the
@@ -17,6 +17,7 @@ COMMANDS = {
     "assign": ("karabakh.assign", "generate exercises/ from solutions/"),
     "grade": ("karabakh.grade", "grade a folder of student submissions into a gradebook"),
     "site": ("karabakh.site", "build the static HTML site of the course"),
+    "datadoc": ("karabakh.datadoc", "write docs/data.md from the dataset declarations"),
 }
 
 

@@ -35,6 +35,7 @@ __all__ = ["DataError", "Problem", "load", "read", "names", "schema", "describe"
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _TYPES = {"string", "integer", "float", "boolean", "date", "id", "id_list"}
+_COLUMN_KEYS = {"type", "required", "unique", "pattern", "values", "min", "max", "unit", "description", "references"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,12 @@ def _declarations() -> dict[str, Any]:
         raise ValueError("schemas/datasets.yaml: unsupported schema_version (expected 1)")
     for name, spec in declared["datasets"].items():
         for column, col in spec["columns"].items():
+            unknown = set(col) - _COLUMN_KEYS
+            if unknown:
+                raise ValueError(
+                    f"schemas/datasets.yaml: dataset '{name}', column '{column}' has unknown "
+                    f"key(s) {sorted(map(str, unknown))}; allowed: {sorted(_COLUMN_KEYS)}"
+                )
             if col.get("type") not in _TYPES:
                 raise ValueError(
                     f"schemas/datasets.yaml: dataset '{name}', column '{column}' has "

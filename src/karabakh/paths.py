@@ -65,3 +65,21 @@ def solutions_dir() -> Path:
 def exercises_dir() -> Path:
     """Return the generated student folder, ``exercises/``."""
     return course_root() / "exercises"
+
+
+#: Public home of the course (used for Binder and nbgitpuller links). Change it in a fork.
+REPOSITORY_URL = "https://github.com/open-history-notebooks/karabakh-peacekeeping"
+#: Branch that Binder and class hubs check out.
+BRANCH = "main"
+
+
+def binder_url(notebook: str = "notebooks/00-start-here.ipynb") -> str:
+    """Return the Binder link that opens ``notebook`` in JupyterLab.
+
+    Examples
+    --------
+    >>> binder_url().endswith("?urlpath=lab/tree/notebooks/00-start-here.ipynb")
+    True
+    """
+    owner_repo = REPOSITORY_URL.removeprefix("https://github.com/")
+    return f"https://mybinder.org/v2/gh/{owner_repo}/{BRANCH}?urlpath=lab/tree/{notebook}"
