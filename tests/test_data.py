@@ -34,6 +34,7 @@ CASES = [
         [(1, "approximate", "'yes' is not true or false"), (1, "geometry", "point 2 does not match")],
     ),
     ("not-json.geojson", "routes", [(None, None, "not valid JSON")]),
+    ("quote-too-long.csv", "claims", [(3, "quote", "has 26 words; at most 25 are allowed")]),
 ]
 
 

@@ -35,7 +35,19 @@ __all__ = ["DataError", "Problem", "load", "read", "names", "schema", "describe"
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _TYPES = {"string", "integer", "float", "boolean", "date", "id", "id_list"}
-_COLUMN_KEYS = {"type", "required", "unique", "pattern", "values", "min", "max", "unit", "description", "references"}
+_COLUMN_KEYS = {
+    "type",
+    "required",
+    "unique",
+    "pattern",
+    "values",
+    "min",
+    "max",
+    "max_words",
+    "unit",
+    "description",
+    "references",
+}
 
 
 @dataclass(frozen=True)
@@ -233,6 +245,8 @@ def _convert(value: Any, col: dict[str, Any]) -> Any:
             raise ValueError(f"{text!r} is not allowed; choose from: {', '.join(col['values'])}")
         if "pattern" in col and not re.fullmatch(col["pattern"], text):
             raise ValueError(f"{text!r} does not have the expected form ({col['pattern']})")
+        if "max_words" in col and len(text.split()) > col["max_words"]:
+            raise ValueError(f"has {len(text.split())} words; at most {col['max_words']} are allowed")
         return text
     if kind == "id_list":
         if not isinstance(text, str):

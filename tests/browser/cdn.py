@@ -76,7 +76,9 @@ _PREFIXES: dict[str, str] = {
 # Stylesheets nobody in the course needs: answered with empty CSS.
 _EMPTY_CSS_PATTERNS = (
     re.compile(r"^netdna\.bootstrapcdn\.com/bootstrap/[^/]+/css/bootstrap-glyphicons(\.min)?\.css$"),
-    re.compile(r"^cdn\.jsdelivr\.net/gh/python-visualization/folium[^/]*/folium/templates/leaflet\.awesome\.rotate(\.min)?\.css$"),
+    re.compile(
+        r"^cdn\.jsdelivr\.net/gh/python-visualization/folium[^/]*/folium/templates/leaflet\.awesome\.rotate(\.min)?\.css$"
+    ),
     re.compile(r"^cdnjs\.cloudflare\.com/ajax/libs/highlight\.js/[^/]+/styles/[^/]+\.css$"),
 )
 
@@ -98,6 +100,32 @@ CDN_HOSTS = frozenset(
     }
 )
 """Hosts whose requests are expected to be served locally; an unserved one counts as missing."""
+
+# CDN files known to be unavailable locally and not needed: aborted, but not counted as missing.
+# (leaflet-timedimension's control CSS asks for Bootstrap 3's glyphicon fonts.)
+_KNOWN_UNAVAILABLE = (
+    re.compile(r"^netdna\.bootstrapcdn\.com/bootstrap/[^/]+/fonts/glyphicons-halflings-regular\.\w+$"),
+)
+
+ABORT_ERROR = "net::ERR_INTERNET_DISCONNECTED"
+"""The error Chromium reports for a request these handlers abort."""
+
+
+def is_abort_message(text: str) -> bool:
+    """Whether a console message only reports a request the handlers aborted (e.g. a map tile).
+
+    Aborted tiles make Chromium log ``Failed to load resource: net::ERR_INTERNET_DISCONNECTED``
+    at level "error". Tests filter those out of the console errors they assert on, and check
+    :attr:`RouteLog.missing` for CDN files that should have been served.
+
+    Examples
+    --------
+    >>> is_abort_message("Failed to load resource: net::ERR_INTERNET_DISCONNECTED")
+    True
+    >>> is_abort_message("Uncaught ReferenceError: L is not defined")
+    False
+    """
+    return text.startswith("Failed to load resource") and ABORT_ERROR in text
 
 
 class RouteLog:
@@ -235,7 +263,9 @@ def make_handler(node_modules: Path | None = None, log: RouteLog | None = None):
             return route.fulfill(
                 status=200, content_type=_content_type(target), body=target.read_bytes(), headers=cors
             )
-        if (urlsplit(url).hostname or "") in CDN_HOSTS:
+        parts = urlsplit(url)
+        known = any(p.match(f"{parts.netloc}{parts.path}") for p in _KNOWN_UNAVAILABLE)
+        if (parts.hostname or "") in CDN_HOSTS and not known:
             log.missing.append(url)
         log.aborted.append(url)
         return route.abort("internetdisconnected")
