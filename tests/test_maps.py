@@ -492,7 +492,7 @@ def poisoned_home(tmp_path, monkeypatch):
         places, "stepanakert,Stepanakert / Khankendi,Stepanakert,", f"stepanakert,{PAYLOAD},{PAYLOAD},"
     )
     places = _poison(places, "Xankəndi (Khankendi)", TEMPLATE_PAYLOAD.replace(",", ""))
-    places = _poison(places, "goris,Goris,Goris,,Gorus (unverified)", f"goris,Goris,{SCRIPT_PAYLOAD},,Gorus")
+    places = _poison(places, "goris,Goris,Goris,,Gorus,", f"goris,Goris,{SCRIPT_PAYLOAD},,Gorus,")
     (d / "places.csv").write_text(places, encoding="utf-8")
     sites = (d / "russian_military.csv").read_text(encoding="utf-8")
     sites = _poison(sites, "Peacekeeping contingent headquarters", PAYLOAD)
