@@ -127,6 +127,42 @@ def test_fast_path_grades_equal_a_real_kernel(fabricated, tmp_path):
         ], student
 
 
+JUPYTER_CELLS = [
+    "import ipywidgets as widgets\nwidgets.IntSlider(3)",
+    "from IPython.display import HTML, Markdown, display\ndisplay(HTML('<b>x</b>'))\nMarkdown('*y*')",
+    "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()",
+    "%time total = sum(range(10))",
+    "!echo hello",
+    "from karabakh import maps\nmaps.build('lachin-corridor')",
+    "await __import__('asyncio').sleep(0)",
+    "1 / 0",
+    "def broken(:\n    pass",
+    "import sys\nsys.exit(3)",
+    "total",
+]
+
+
+@pytest.mark.notebooks
+def test_magics_display_and_errors_behave_as_in_a_kernel(tmp_path):
+    nb = student_notebook(STEM, dict.fromkeys(answer_key.load_key().notebooks[STEM].tasks, "right"))
+    first = len(nb["cells"])
+    nb["cells"] += [_code(source) for source in JUPYTER_CELLS]
+    _write_submission(tmp_path / "in", "features", nb)
+    reasons = {}
+    for engine in ("fork", "kernel"):
+        out = tmp_path / f"{engine}.csv"
+        grade.grade(tmp_path / "in", out, workers=1, cell_timeout=60, timeout=300, engine=engine, log=_quiet)
+        row = _rows(out)["features"]
+        assert row["total"] == row["max"] and row["status"] == "errors"
+        reasons[engine] = [part.split(":")[0] for part in row["reason"].split("; ")]
+    failing = [first + 8, first + 9, first + 10]  # 1 / 0, the syntax error, sys.exit (1-based)
+    assert reasons["fork"] == [
+        f"cell {n} raised {e}"
+        for n, e in zip(failing, ["ZeroDivisionError", "SyntaxError", "SystemExit"], strict=True)
+    ]
+    assert reasons["kernel"] == reasons["fork"]
+
+
 @pytest.mark.parametrize("stem", [p.stem for p in sorted(paths.exercises_dir().glob("*.ipynb"))])
 def test_every_notebook_grades_right_and_partly_right_answers(stem, tmp_path):
     made = sample_submissions.fabricate(tmp_path / "in", stem, ("right", "partly-right"))

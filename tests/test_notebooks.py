@@ -37,6 +37,13 @@ def test_there_are_notebooks_to_run():
 def test_notebook_runs_top_to_bottom(path):
     executed = execute.run(path)
     assert execute.errors(executed) == []
+    warnings = [
+        f"cell {i}: {out.get('text', '').strip()[:200]}"
+        for i, cell in enumerate(executed.cells)
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream" and out.get("name") == "stderr" and "Warning" in out.get("text", "")
+    ]
+    assert warnings == [], "a student would see these warnings"
 
 
 @pytest.mark.parametrize("path", _tracked_notebooks(), ids=lambda p: str(p.relative_to(ROOT)))

@@ -32,8 +32,8 @@ Examples
 'correct'
 >>> print(evaluate(task, 280).message)
 Not yet: `answer` is 280, which is not the expected number.
->>> print(evaluate(task, ...).message)  # doctest: +ELLIPSIS
-Not answered yet: `answer` still holds ... (the placeholder). Replace it with your answer...
+>>> print(evaluate(task, ...).message)
+Not answered yet: `answer` still holds the placeholder `...`. Replace it with your answer and run the cell again.
 """
 
 from __future__ import annotations
@@ -688,8 +688,9 @@ def evaluate(task: Task, value: Any) -> Result:
                 f"Not answered yet: `{name}` is not defined. Run the task's cell first (it assigns `{name}`)."
             )
         else:
+            shown = "..." if value is Ellipsis else repr(value)
             message = (
-                f"Not answered yet: `{name}` still holds {value!r} (the placeholder). "
+                f"Not answered yet: `{name}` still holds the placeholder `{shown}`. "
                 "Replace it with your answer and run the cell again."
             )
         return Result(task.id, "unanswered", 0, task.points, message)

@@ -158,6 +158,8 @@ def grade(
         engine = "kernel"
     if timeout <= 0 or cell_timeout <= 0:
         raise GradeError("time limits must be positive numbers of seconds")
+    if workers is not None and workers < 1:
+        raise GradeError("--workers must be at least 1")
     key_path = Path(key_file) if key_file else answer_key.key_path()
     try:
         key = answer_key.load_key(key_path)
@@ -215,6 +217,8 @@ def grade(
             if item is None:
                 finished += 1
                 continue
+            if isinstance(item, WorkerError):
+                raise GradeError(f"Grading stopped: {item}")
             if isinstance(item, Exception):
                 raise item
             book.record(item)

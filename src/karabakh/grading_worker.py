@@ -37,6 +37,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,9 @@ def warm_up(modules: tuple[str, ...] = WARM_MODULES) -> Any:
     config = Config()
     config.HistoryManager.enabled = False  # no SQLite file, no history thread
     shell = InteractiveShell.instance(config=config)
+    # Jupyter's shell accepts `%matplotlib inline` (no GUI event loop to start); the base shell
+    # raises NotImplementedError, so give it the kernel's behaviour.
+    shell.enable_gui = types.MethodType(lambda self, gui=None: None, shell)
     try:
         raise ValueError("warm-up")
     except ValueError:
