@@ -95,6 +95,7 @@ def test_read_tasks_lists_every_problem():
         _task_cell(),  # no check cell
         _task_cell(task="98-y", answer="y"),  # wrong prefix
         _task_cell(task="99-z", answer="z", source="z = 2\n"),  # no solution region
+        _task_cell(task="99-v", answer="v", source="v = 1\n### BEGIN SOLUTION\nv = 2\n### END SOLUTION\n"),
         nbformat.v4.new_code_cell("### BEGIN SOLUTION\n### END SOLUTION\n"),  # markers without metadata
         _check_cell(task="99-w"),  # checks an unknown task
     )
@@ -107,6 +108,7 @@ def test_read_tasks_lists_every_problem():
         "task 99-z has no '### BEGIN SOLUTION'",
         "solution markers in a cell without nbgrader metadata",
         "check cell for '99-w'",
+        "assigns `v` before '### BEGIN SOLUTION'",
     ):
         assert phrase in text
 

@@ -194,8 +194,15 @@ def read_tasks(nb: nbformat.NotebookNode, stem: str) -> list[TaskSpec]:
                 continue
             if not _has_markers(cell.source):
                 problems.append(f"{where}: task {task_id} has no '{BEGIN}' region")
-            if not re.search(rf"^\s*{re.escape(answer)}\s*=", cell.source, flags=re.M):
+            assigns = re.compile(rf"^\s*{re.escape(answer)}\s*=(?!=)", flags=re.M)
+            before = cell.source.split(BEGIN)[0]
+            if not assigns.search(cell.source):
                 problems.append(f"{where}: task {task_id} never assigns its answer variable `{answer}`")
+            elif assigns.search(before):
+                problems.append(
+                    f"{where}: task {task_id} assigns `{answer}` before '{BEGIN}'; the placeholder "
+                    f"`{answer} = ...` would overwrite it: move that line into the solution"
+                )
             tasks[task_id] = TaskSpec(task_id, gid or task_id, "", answer, dict(check), 0)
         elif grader.get("grade"):
             task_id = ours.get("checks")
@@ -226,6 +233,7 @@ def read_tasks(nb: nbformat.NotebookNode, stem: str) -> list[TaskSpec]:
 def make_exercise(nb: nbformat.NotebookNode, stem: str) -> nbformat.NotebookNode:
     """Return the student version of solution notebook ``nb`` (a new notebook)."""
     import nbformat  # slow to import: only when generating
+
     cells = []
     for cell in nb.cells:
         grader = _meta(cell, "nbgrader")
@@ -264,6 +272,7 @@ def make_exercise(nb: nbformat.NotebookNode, stem: str) -> nbformat.NotebookNode
 def notebook_text(nb: nbformat.NotebookNode) -> str:
     """The notebook as saved (nbformat's JSON layout, final newline)."""
     import nbformat
+
     text = nbformat.writes(nb)
     return text if text.endswith("\n") else text + "\n"
 
