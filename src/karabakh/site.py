@@ -80,7 +80,8 @@ SITE_CSS = """
   --jp-mirror-editor-number-color: #007000; --jp-mirror-editor-variable-3-color: #006b47;
   --jp-mirror-editor-quote-color: #007a00;
 }
-.jp-RenderedHTMLCommon a, .karabakh-banner a, .karabakh-footer a, .karabakh-index a { text-decoration: underline; }
+.jp-RenderedHTMLCommon a, .jp-RenderedMarkdown a, .karabakh-banner a, .karabakh-footer a, .karabakh-index a
+  { text-decoration: underline !important; }
 .karabakh-banner { font-family: system-ui, sans-serif; background: #f3f6f9; color: #1a1a1a;
   border-bottom: 1px solid #c5ced8; padding: 0.6rem 1.2rem; }
 .karabakh-banner nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap;

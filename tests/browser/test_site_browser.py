@@ -105,8 +105,14 @@ def test_internal_links_resolve(name, site_dir, offline_page):
             continue
         if parts.fragment:
             _open(page, target)
-            if not page.evaluate("id => !!document.getElementById(id)", unquote(parts.fragment)):
-                broken.append(f"{url}: no element with id {unquote(parts.fragment)!r}")
+            # As browsers do (HTML spec, "find a potential indicated element"): the fragment
+            # as written, then percent-decoded.
+            found = page.evaluate(
+                "ids => ids.some(id => !!document.getElementById(id))",
+                [parts.fragment, unquote(parts.fragment)],
+            )
+            if not found:
+                broken.append(f"{url}: no element with id {parts.fragment!r} or {unquote(parts.fragment)!r}")
     assert broken == []
 
 
