@@ -21,15 +21,8 @@ from karabakh import data, paths
 
 LESSONS = sorted(paths.notebooks_dir().glob("*.ipynb"))
 #: Lessons that have an exercise notebook (docs/lesson-template.md, "File names").
-PLANNED_EXERCISES = {
-    "01-war-and-statement",
-    "02-mandate-and-corridor",
-    "03-blockade",
-    "04-offensive-and-exodus",
-    "05-withdrawal",
-    "06-comparing-the-readings",
-}
-ALL_LESSON_STEMS = {"00-start-here", *PLANNED_EXERCISES}
+PLANNED_EXERCISES = set(paths.EXERCISE_STEMS)
+ALL_LESSON_STEMS = set(paths.LESSON_STEMS)
 QUESTION_TYPES = {"single", "multiple", "numeric", "date", "ordering", "matching", "text"}
 
 BEFORE = ["Overview", "Prerequisites"]

@@ -17,15 +17,7 @@ from karabakh.quiz.grading import wrong_answer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quizzes"
 SAMPLE = FIXTURES / "sample.yaml"
-STEMS = [
-    "00-start-here",
-    "01-war-and-statement",
-    "02-mandate-and-corridor",
-    "03-blockade",
-    "04-offensive-and-exodus",
-    "05-withdrawal",
-    "06-comparing-the-readings",
-]
+STEMS = list(paths.LESSON_STEMS)
 CONTENT_STEMS = STEMS[1:]  # lessons with content sections (00 is the introduction)
 MIN_QUESTIONS = 8
 

@@ -17,6 +17,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+#: The lessons in order: notebooks/<stem>.ipynb, data/quizzes/<stem>.yaml and, from 01 on,
+#: solutions/<stem>.ipynb and exercises/<stem>.ipynb.
+LESSON_STEMS = (
+    "00-start-here",
+    "01-war-and-statement",
+    "02-mandate-and-corridor",
+    "03-blockade",
+    "04-offensive-and-exodus",
+    "05-withdrawal",
+    "06-comparing-the-readings",
+)
+#: The lessons that have an exercise notebook.
+EXERCISE_STEMS = LESSON_STEMS[1:]
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 SCHEMA_DIR = PACKAGE_DIR / "schemas"
 
