@@ -15,7 +15,8 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: lab test setup test-setup system-deps lint site assign bench clean
 
 lab: setup
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $$([ "$$(id -u)" -eq 0 ] && echo --allow-root) \
+	  notebooks/00-start-here.ipynb
 
 setup: $(LAB_STAMP)
 
