@@ -122,7 +122,11 @@ def _small_course(root: Path) -> list[Path]:
             md("## Key points\n\n- A point. Back to [the start](00-first.ipynb)."),
             code("21 * 2"),
         ],
-        {"teaching": 25, "exercises": 15, "objectives": ["By the end you can read a map.", "By the end you can cite."]},
+        {
+            "teaching": 25,
+            "exercises": 15,
+            "objectives": ["By the end you can read a map.", "By the end you can cite."],
+        },
     )
     (root / "notebooks").mkdir(parents=True)
     paths_ = [root / "notebooks" / "00-first.ipynb", root / "notebooks" / "01-second.ipynb"]
@@ -221,7 +225,9 @@ def test_maps_get_a_title(small_site):
 
 
 def test_broken_link_checker_sees_a_missing_page_and_anchor(tmp_path):
-    (tmp_path / "a.html").write_text('<a href="b.html">b</a> <a href="a.html#nope">x</a> <h2 id="yes">', "utf-8")
+    (tmp_path / "a.html").write_text(
+        '<a href="b.html">b</a> <a href="a.html#nope">x</a> <h2 id="yes">', "utf-8"
+    )
     assert broken_links(tmp_path) == ["a.html: b.html (no such page)", "a.html: a.html#nope (no such anchor)"]
 
 
@@ -281,7 +287,9 @@ def test_course_page(path, course_site):
     assert text.count("needs a live kernel") >= len(calls)
     assert "widget-view+json" not in text
     assert not [h for h in page.links if h.endswith(".ipynb") and not h.startswith(BINDER_PREFIX)]
-    maps = re.findall(r"maps\.build\(\s*[\"']([^\"']+)", "\n".join(c.source for c in nb.cells if c.cell_type == "code"))
+    maps = re.findall(
+        r"maps\.build\(\s*[\"']([^\"']+)", "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    )
     titles = [f.get("title") for f in page.iframes]
     assert titles == [f"Interactive map: {name}" for name in maps]
     for frame in page.iframes:

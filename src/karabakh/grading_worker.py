@@ -268,14 +268,6 @@ def _supervise(
     done = False
     deadline = started + timeout
 
-    def cell_label(index: int | None) -> str:
-        if index is None:
-            return "after the last cell"
-        label = f"cell {index + 1}"
-        if index in plan.cell_tasks:
-            label += f" (task {plan.cell_tasks[index]})"
-        return label
-
     while not done:
         limits = [deadline]
         if current is not None:
@@ -318,7 +310,7 @@ def _supervise(
         if now >= deadline:
             _kill(pid, signal.SIGKILL)
             record["stopped"] = (
-                f"time limit for the whole notebook ({timeout:g} s) reached in {cell_label(current)}; "
+                f"time limit for the whole notebook ({timeout:g} s) reached in {plan.cell_label(current)}; "
                 "later cells were not run"
             )
             record["stopped_kind"] = "timeout"
@@ -333,12 +325,12 @@ def _supervise(
             record["cells"].append(
                 {"index": current, "timeout": cell_timeout, "task": plan.cell_tasks.get(current)}
             )
-            record["stopped"] = f"{cell_label(current)} could not be interrupted; later cells were not run"
+            record["stopped"] = f"{plan.cell_label(current)} could not be interrupted; later cells were not run"
             record["stopped_kind"] = "timeout"
             break
     if not done and record["stopped"] is None:
         record["stopped"] = (
-            f"the notebook ended the Python process in {cell_label(current)}; later cells were not run"
+            f"the notebook ended the Python process in {plan.cell_label(current)}; later cells were not run"
         )
         record["stopped_kind"] = "crashed"
     record["seconds"] = round(time.monotonic() - started, 3)

@@ -86,20 +86,12 @@ async def _run(
     deadline = started + timeout
     last_index: int | None = None
 
-    def label(index: int | None) -> str:
-        if index is None:
-            return "after the last cell"
-        text = f"cell {index + 1}"
-        if index in plan.cell_tasks:
-            text += f" (task {plan.cell_tasks[index]})"
-        return text
-
     async with client.async_setup_kernel():
         for position, (index, cell) in enumerate(cells):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 record["stopped"] = (
-                    f"time limit for the whole notebook ({timeout:g} s) reached in {label(last_index)}; "
+                    f"time limit for the whole notebook ({timeout:g} s) reached in {plan.cell_label(last_index)}; "
                     "later cells were not run"
                 )
                 record["stopped_kind"] = "timeout"
@@ -111,13 +103,13 @@ async def _run(
                 await client.async_execute_cell(cell, position)
             except DeadKernelError:
                 record["stopped"] = (
-                    f"the notebook ended the Python process in {label(index if index is not None else last_index)}; "
+                    f"the notebook ended the Python process in {plan.cell_label(index if index is not None else last_index)}; "
                     "later cells were not run"
                 )
                 record["stopped_kind"] = "crashed"
                 break
             except CellTimeoutError:
-                record["stopped"] = f"{label(index)} could not be interrupted; later cells were not run"
+                record["stopped"] = f"{plan.cell_label(index)} could not be interrupted; later cells were not run"
                 record["stopped_kind"] = "timeout"
                 break
             elapsed = time.monotonic() - begun
@@ -131,7 +123,7 @@ async def _run(
             if error["ename"] == "KeyboardInterrupt" and elapsed >= limit:
                 if limit < cell_timeout:  # the whole-notebook limit struck first
                     record["stopped"] = (
-                        f"time limit for the whole notebook ({timeout:g} s) reached in {label(index)}; "
+                        f"time limit for the whole notebook ({timeout:g} s) reached in {plan.cell_label(index)}; "
                         "later cells were not run"
                     )
                     record["stopped_kind"] = "timeout"

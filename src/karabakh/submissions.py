@@ -190,6 +190,15 @@ class Plan:
     final: list[str] = field(default_factory=list)
     cell_tasks: dict[int, str] = field(default_factory=dict)
 
+    def cell_label(self, index: int | None) -> str:
+        """Name a cell for a student's feedback: "cell 4 (task 03-blockade-days)"."""
+        if index is None:
+            return "after the last cell"
+        label = f"cell {index + 1}"
+        if index in self.cell_tasks:
+            label += f" (task {self.cell_tasks[index]})"
+        return label
+
 
 def plan(nb: Any, notebook_key: NotebookKey) -> Plan:
     """Return the :class:`Plan` for running ``nb`` and checking the tasks of ``notebook_key``."""

@@ -48,6 +48,8 @@ def test_self_check_messages_in_jupyterlab(lab, page_errors, artifacts_dir):
     state = lab.run_cell(task + 1)
     message = " ".join(o["text"] for o in state["cells"][task + 1]["outputs"] if o.get("text"))
     assert message.strip().startswith("Correct"), message
-    assert lab.page.locator(".jp-OutputArea-output:visible", has_text="Not answered yet").count() == checks - 1
+    assert (
+        lab.page.locator(".jp-OutputArea-output:visible", has_text="Not answered yet").count() == checks - 1
+    )
     assert page_errors == []
     lab.page.screenshot(path=artifacts_dir / "lab-exercise-01.png")

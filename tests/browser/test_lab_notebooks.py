@@ -44,7 +44,9 @@ def _harness_notebook() -> nbformat.NotebookNode:
     return nb
 
 
-def test_harness_runs_a_notebook_and_sees_maps_widgets_and_errors(lab, maps_check, page_errors, artifacts_dir):
+def test_harness_runs_a_notebook_and_sees_maps_widgets_and_errors(
+    lab, maps_check, page_errors, artifacts_dir
+):
     nbformat.write(_harness_notebook(), lab.server.root / "harness.ipynb")
     lab.open("harness.ipynb")
     state = lab.run_all()
@@ -121,12 +123,16 @@ def test_lesson_notebook_in_jupyterlab(path: Path, lab, maps_check, page_errors,
     code_cells = [c for c in state["cells"] if c["type"] == "code"]
     assert code_cells, "the notebook has no code cell"
     assert lab.problems(state) == [], f"{path.name} shows errors or stderr output in JupyterLab"
-    not_run = [i for i, c in enumerate(state["cells"]) if c["type"] == "code" and c["execution_count"] is None]
+    not_run = [
+        i for i, c in enumerate(state["cells"]) if c["type"] == "code" and c["execution_count"] is None
+    ]
     assert not_run == [], f"Run All left cells {not_run} unexecuted"
 
     frames = lab.map_frames()
     map_cells = sum("maps.build(" in c.source for c in nb.cells if c.cell_type == "code")
-    assert len(frames) >= map_cells, f"{map_cells} cells build maps but only {len(frames)} maps are on the page"
+    assert len(frames) >= map_cells, (
+        f"{map_cells} cells build maps but only {len(frames)} maps are on the page"
+    )
     reports = [maps_check.wait_for_map(f) for f in frames]
     assert maps_check.map_problems(reports) == []
 
